@@ -1,0 +1,2 @@
+/** Debugging aids for @kva/vmap (published as `@kva/vmap/debug`). */
+export { alignUp, classifyFit } from "./free-space.js";
