@@ -18,8 +18,8 @@ export function shapeOf(tree: RbTree, node = tree.root): ShapeNode | null {
   return {
     node,
     color: a[node * s + COLOR] === BLACK ? "black" : "red",
-    left: shapeOf(tree, a[node * s + LEFT]!),
-    right: shapeOf(tree, a[node * s + RIGHT]!),
+    left: shapeOf(tree, a[node * s + LEFT]),
+    right: shapeOf(tree, a[node * s + RIGHT]),
   };
 }
 
