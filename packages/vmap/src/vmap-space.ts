@@ -49,10 +49,12 @@ export interface VmapSpaceOptions {
 
 /** {@link KvaStats} plus the free-tree allocator's own counters. */
 export interface VmapStats extends KvaStats {
-  /** NE remainder nodes taken from released pool records (the kmem_cache reuse analogue). */
+  /** NE remainder nodes taken from released pool records (the kmem_cache reuse analogue); NE splits by `reserve()` included. */
   readonly neReused: number;
-  /** NE remainder nodes that needed a never-used pool record. */
+  /** NE remainder nodes that needed a never-used pool record; NE splits by `reserve()` included. */
   readonly neFresh: number;
+  /** Successful `reserve()` calls (their splits are not counted in `fits`). */
+  readonly reserves: number;
   /** Node records in the pool, live records, and pool bytes. */
   readonly nodes: { readonly capacity: number; readonly live: number; readonly bytes: number };
 }
@@ -90,6 +92,10 @@ export class VmapSpace implements KvaAllocator {
   private failures = 0;
   private frees = 0;
   private readonly counters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
+  /** Clips made by `reserve()` (kept apart so `fits` counts allocations only). */
+  private readonly reserveCounters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
+  /** Splits made by `reserve()`: not allocations, so they stay out of `fits` (which sums to `allocs`). */
+  private readonly reserveCounters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
 
   constructor(options: VmapSpaceOptions) {
     if (typeof options !== "object" || options === null) {
@@ -111,6 +117,14 @@ export class VmapSpace implements KvaAllocator {
     if (!Number.isInteger(alignShift) || alignShift < 0 || alignShift > 52 || Object.is(alignShift, -0)) {
       throw new VmapError("EINVAL", `alignShift ${describe(alignShift)} is invalid: pass an integer in [0, 52] (12 for page units with byte alignments)`);
     }
+    const initialCapacity = options.initialCapacity ?? 64;
+    if (!Number.isSafeInteger(initialCapacity) || initialCapacity < 2 || initialCapacity > 2 ** 26) {
+      throw new VmapError("EINVAL", `initialCapacity ${describe(initialCapacity)} is invalid: pass an integer in [2, 2^26]`);
+    }
+    const early = options.early ?? [];
+    if (typeof early !== "object" || early === null || typeof early[Symbol.iterator] !== "function") {
+      throw new VmapError("EINVAL", `early ${describe(early)} is invalid: pass an iterable of { start, end } areas`);
+    }
     this.start = start;
     this.end = end;
     this.pageSize = pageSize;
@@ -119,10 +133,10 @@ export class VmapSpace implements KvaAllocator {
     this.policy = POLICIES.indexOf(search);
     this.alignScale = 2 ** alignShift;
     this.pageAlign = pageSize * this.alignScale;
-    this.pool = new NodePool({ recordBytes: RECORD_BYTES, initialCapacity: options.initialCapacity ?? 64 });
+    this.pool = new NodePool({ recordBytes: RECORD_BYTES, initialCapacity });
     this.space = new FreeSpace(this.pool);
     this.busy = new RbTree(this.pool);
-    this.initFreeSpace(options.early ?? []);
+    this.initFreeSpace(early);
   }
 
   /** `vmap_init_free_space`: early busy areas first, then every gap in address order. */
@@ -232,7 +246,7 @@ export class VmapSpace implements KvaAllocator {
       throw new VmapError("EINVAL", `range [${addr}, ${addr + size}) is outside the space [${this.start}, ${this.end}): reserve inside it`);
     }
     const node = this.space.containing(addr);
-    if (node === NIL || this.space.clip(node, addr, size, this.counters) === NOTHING_FIT) return false;
+    if (node === NIL || this.space.clip(node, addr, size, this.reserveCounters) === NOTHING_FIT) return false;
     this.insertBusy(addr, addr + size);
     return true;
   }
@@ -286,8 +300,8 @@ export class VmapSpace implements KvaAllocator {
       failures: this.failures,
       frees: this.frees,
       fits,
-      neReused: c.neReused,
-      neFresh: c.neFresh,
+      neReused: c.neReused + this.reserveCounters.neReused,
+      neFresh: c.neFresh + this.reserveCounters.neFresh,
       nodes: { capacity: pool.capacity, live: pool.live, bytes: pool.bytes },
     };
   }
