@@ -92,8 +92,6 @@ export class VmapSpace implements KvaAllocator {
   private failures = 0;
   private frees = 0;
   private readonly counters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
-  /** Clips made by `reserve()` (kept apart so `fits` counts allocations only). */
-  private readonly reserveCounters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
   /** Splits made by `reserve()`: not allocations, so they stay out of `fits` (which sums to `allocs`). */
   private readonly reserveCounters: ClipCounters = { FL: 0, LE: 0, RE: 0, NE: 0, neReused: 0, neFresh: 0 };
 
@@ -302,6 +300,7 @@ export class VmapSpace implements KvaAllocator {
       fits,
       neReused: c.neReused + this.reserveCounters.neReused,
       neFresh: c.neFresh + this.reserveCounters.neFresh,
+      reserves: this.reserveCounters.FL + this.reserveCounters.LE + this.reserveCounters.RE + this.reserveCounters.NE,
       nodes: { capacity: pool.capacity, live: pool.live, bytes: pool.bytes },
     };
   }
