@@ -30,9 +30,15 @@ export function requireSize(size: unknown, pageSize: number, what = "size"): num
   return size;
 }
 
-export function requireAlign(align: unknown): number {
-  if (!isPowerOfTwo(align)) {
-    throw new VmapError("EINVAL", `align ${describe(align)} is invalid: pass a power of two (1, 2, 4, ...) no larger than 2^52`);
+/**
+ * An alignment: a power of two no larger than 2^(52 + alignShift), i.e. at most 2^52 units. Powers of two
+ * are exact doubles, so with `alignShift` 12 a byte alignment up to 2^64 (the `align_shift` test's
+ * `1UL << 63`) is representable although it is not a safe integer.
+ */
+export function requireAlign(align: unknown, alignShift = 0): number {
+  const max = 2 ** (52 + alignShift);
+  if (typeof align !== "number" || !(align >= 1 && align <= max) || align !== 2 ** Math.round(Math.log2(align))) {
+    throw new VmapError("EINVAL", `align ${describe(align)} is invalid: pass a power of two (1, 2, 4, ...) no larger than 2^${52 + alignShift}`);
   }
   return align;
 }

@@ -179,7 +179,7 @@ export class VmapSpace implements KvaAllocator {
    */
   alloc(size: number, align = 1, vstart = this.start, vend = this.end): number | undefined {
     requireSize(size, this.pageSize);
-    requireAlign(align);
+    requireAlign(align, this.alignShift);
     requireWindow(vstart, vend, this.start, this.end);
     const alignUnits = align > this.alignScale ? align / this.alignScale : 1;
     const pad = align > 1 ? Math.ceil((align - 1) / this.alignScale) : 0;
