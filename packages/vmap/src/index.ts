@@ -7,3 +7,5 @@ export { VmapSpace, type SearchPolicy, type VmapSpaceOptions, type VmapStats } f
 export { VmapError, type VmapErrorCode } from "./errors.js";
 export type { FitCounts, KvaAllocator, KvaStats, Range } from "./allocator.js";
 export { FL_FIT_TYPE, LE_FIT_TYPE, NE_FIT_TYPE, NOTHING_FIT, RE_FIT_TYPE, classifyFit, type FitType } from "./free-space.js";
+/** Argument validation of the allocator contract, shared with the sister allocators so they reject exactly the same calls. */
+export { describe as describeValue, isAddress, isPowerOfTwo, requireAddress, requireAlign, requireSize, requireWindow } from "./validate.js";
