@@ -4,8 +4,8 @@ export type KernelErrorCode = "EINVAL" | "ENOENT";
 /** Thrown for misuse of the simulated kernel. The message names the value and the fix; nothing changed. */
 export class KernelError extends Error {
   readonly code: KernelErrorCode;
-  constructor(code: KernelErrorCode, message: string) {
-    super(message);
+  constructor(code: KernelErrorCode, message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = "KernelError";
     this.code = code;
   }

@@ -1,5 +1,7 @@
 /**
- * `vm_struct` flags (`include/linux/vmalloc.h`, identical values in v5.2 and v6.18 for these bits).
+ * `vm_struct` flags (`include/linux/vmalloc.h`). The values are those of v5.2 and v6.18;
+ * `VM_DMA_COHERENT` (0x10) exists from v5.7 on (bit 0x10 is unused in v5.2), and v5.2 has no
+ * `VM_SPARSE` or huge-vmap flags (not modelled).
  * @see include/linux/vmalloc.h
  */
 export const VM_IOREMAP = 0x1;

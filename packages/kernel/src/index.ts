@@ -4,7 +4,17 @@
  * returns, its options and stats, the `VM_*` flags, the vmallocinfo formatter and parser, errors.
  */
 export { Kernel, NUMA_NO_NODE, createKernel } from "./kernel.js";
-export type { AllocatorKind, KernelOptions, KernelStats, LazyEra, VmArea, VmallocRangeOptions } from "./types.js";
+export type {
+  AllocatorKind,
+  KernelOptions,
+  KernelStats,
+  LazyEra,
+  LoadMode,
+  LoadVmallocInfoOptions,
+  LoadVmallocInfoResult,
+  VmArea,
+  VmallocRangeOptions,
+} from "./types.js";
 export * from "./flags.js";
 export { KernelError, type KernelErrorCode } from "./errors.js";
 export { VmallocInfoParseError, formatVmallocInfo, formatVmallocInfoLine, parseVmallocInfo, type VmallocInfoEntry } from "./vmallocinfo.js";

@@ -1,6 +1,7 @@
 import type { ArchProfile, MachinePreset } from "@kva/arch";
 import type { LazyStats } from "@kva/lazy-purge";
 import type { KvaStats, SearchPolicy } from "@kva/vmap";
+import type { VmallocInfoEntry } from "./vmallocinfo.js";
 import type { VmapBlockStats } from "./vmap-blocks.js";
 
 /** Which KVA allocator the kernel runs: the 5.2 free tree ("patched") or the pre-5.2 busy list ("default"). */
@@ -82,4 +83,33 @@ export interface KernelStats {
   readonly vmAreas: number;
   /** Warnings emitted. */
   readonly warnings: number;
+}
+
+/** How {@link Kernel.loadVmallocInfo} places the lines of a vmallocinfo file. */
+export type LoadMode = "auto" | "addresses" | "reallocate";
+
+/** Options of `loadVmallocInfo`. */
+export interface LoadVmallocInfoOptions {
+  /**
+   * `'addresses'`: place every line at its address (throws when they cannot be used); `'reallocate'`:
+   * allocate the lines again in file order (for hashed or zeroed addresses); `'auto'` (default): addresses
+   * when usable, else reallocate.
+   */
+  readonly mode?: LoadMode;
+}
+
+/** What `loadVmallocInfo` did. */
+export interface LoadVmallocInfoResult {
+  /** How the lines were placed. */
+  readonly mode: "addresses" | "reallocate";
+  /** vm areas created (lines with a caller, flags, pages...). */
+  readonly areas: number;
+  /** `unpurged vm_area` lines, now lazily freed areas. */
+  readonly lazy: number;
+  /** `vm_map_ram` lines, now large vm_map_ram areas. */
+  readonly ram: number;
+  /** Lines equal to a vm area that already existed (an early area), whose record they updated. */
+  readonly existing: number;
+  /** Lines that found no room when reallocated (nothing else fails). */
+  readonly failed: readonly VmallocInfoEntry[];
 }

@@ -67,13 +67,24 @@ export class VmallocInfoParseError extends Error {
 
 const LINE_RE = /^0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+)\s+(\d+)(.*)$/;
 const FLAG_BY_WORD = new Map(VMALLOCINFO_FLAG_WORDS.map(([bit, word]) => [word, bit]));
+/** Words of later kernels that end the caller but carry nothing we model (`VM_SPARSE`, v6.x). */
+const IGNORED_WORDS = new Set(["sparse"]);
+const PAGES_RE = /^pages=(\d+)$/;
+const PHYS_RE = /^phys=(0x[0-9a-fA-F]+)$/;
+const NUMA_RE = /^N(\d+)=(\d+)$/;
 
 /**
  * Reads `/proc/vmallocinfo` text. Hashed or zeroed addresses (kptr_restrict) are accepted: the sizes,
- * callers and flags are the data. Blank lines are skipped; anything else that does not parse throws
- * {@link VmallocInfoParseError} naming the line.
+ * callers and flags are the data. The caller is every word between the size and the first field the
+ * kernel prints after it (`pages=`, `phys=`, a flag word, `vpages`, `N<node>=`), so `func+0x1d/0x50 [mod]`
+ * and names with spaces survive; unknown words after the fields (later kernels) are ignored. Blank lines
+ * are skipped; anything else that does not parse throws {@link VmallocInfoParseError} naming the line.
+ * O(length).
+ *
+ * @see mm/vmalloc.c (v5.2): s_show
  */
 export function parseVmallocInfo(text: string): VmallocInfoEntry[] {
+  if (typeof text !== "string") throw new VmallocInfoParseError(0, `input ${typeof text} is not text: pass the file's contents as a string`);
   const entries: VmallocInfoEntry[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -84,13 +95,15 @@ export function parseVmallocInfo(text: string): VmallocInfoEntry[] {
     const start = BigInt(`0x${m[1]}`);
     const end = BigInt(`0x${m[2]}`);
     const size = Number(m[3]);
+    if (!Number.isSafeInteger(size)) throw new VmallocInfoParseError(i + 1, `size ${m[3]} is not a safe integer`);
     const rest = m[4]!.trim();
     if (rest === "unpurged vm_area" || rest === "vm_map_ram") {
       entries.push({ start, end, size, flags: 0, kind: rest });
       continue;
     }
     const words = rest === "" ? [] : rest.split(/\s+/);
-    let caller: string | undefined;
+    const callerWords: string[] = [];
+    let inFields = false;
     let pages: number | undefined;
     let phys: bigint | undefined;
     let flags = 0;
@@ -98,18 +111,22 @@ export function parseVmallocInfo(text: string): VmallocInfoEntry[] {
     const numa: [number, number][] = [];
     for (const word of words) {
       const bit = FLAG_BY_WORD.get(word);
+      let match: RegExpExecArray | null;
       if (bit !== undefined) flags |= bit;
       else if (word === "vpages") vpages = true;
-      else if (word.startsWith("pages=")) pages = Number(word.slice(6));
-      else if (word.startsWith("phys=")) phys = BigInt(word.slice(5));
-      else if (/^N\d+=\d+$/.test(word)) {
-        const [node, count] = word.slice(1).split("=").map(Number) as [number, number];
-        numa.push([node, count]);
-      } else if (caller === undefined && /^\S+$/.test(word)) caller = word;
-      else if (caller !== undefined && /^\[.*\]$/.test(word)) caller += ` ${word}`;
-      // Words of later kernels that we do not model ("sparse", "unpurged" variants) are ignored.
+      else if ((match = PAGES_RE.exec(word)) !== null) pages = Number(match[1]);
+      else if ((match = PHYS_RE.exec(word)) !== null) phys = BigInt(match[1]!);
+      else if ((match = NUMA_RE.exec(word)) !== null) numa.push([Number(match[1]), Number(match[2])]);
+      else if (word.startsWith("pages=") || word.startsWith("phys=")) {
+        throw new VmallocInfoParseError(i + 1, `field "${word}" is malformed: pages= takes a decimal count, phys= a 0x hex address`);
+      } else if (!inFields && !IGNORED_WORDS.has(word)) {
+        callerWords.push(word);
+        continue;
+      }
+      inFields = true;
     }
-    if (pages !== undefined && !Number.isSafeInteger(pages)) throw new VmallocInfoParseError(i + 1, `pages value is not a number`);
+    if (pages !== undefined && !Number.isSafeInteger(pages)) throw new VmallocInfoParseError(i + 1, "pages value is not a safe integer");
+    const caller = callerWords.length > 0 ? callerWords.join(" ") : undefined;
     entries.push({ start, end, size, caller, pages, phys, flags, vpages: vpages || undefined, numa: numa.length ? numa : undefined });
   }
   return entries;

@@ -16,7 +16,7 @@
  * The views are replaced when the pool grows: re-read `pool.i32` / `pool.f64` after every `alloc()`.
  */
 
-/** The nil node index: "no node". */
+/** The nil node index: "no node". (Hot paths of this package use the literal values of these constants.) */
 export const NIL = 0;
 /** Int32 word offsets of the link fields in every record. */
 export const PARENT = 0;
@@ -107,9 +107,11 @@ export class NodePool {
 
   /** Takes a record (zeroed links, colour red, caller's fields as left by the last user). May grow the pool. */
   alloc(): number {
+    // Offsets are literals here (PARENT 0, LEFT 1, RIGHT 2, COLOR 3; RED 0; nil 0): this is on every
+    // allocator's hot path, and module constants would be read from their bindings on each use.
     let node = this.freeHead;
-    if (node !== NIL) {
-      this.freeHead = this.i32[node * this.stride32 + PARENT]!;
+    if (node !== 0) {
+      this.freeHead = this.i32[node * this.stride32]!;
       this.reusedCount++;
     } else {
       if (this.used === this.capacity) this.grow();
@@ -118,10 +120,10 @@ export class NodePool {
     }
     const i32 = this.i32;
     const base = node * this.stride32;
-    i32[base + PARENT] = NIL;
-    i32[base + LEFT] = NIL;
-    i32[base + RIGHT] = NIL;
-    i32[base + COLOR] = RED;
+    i32[base] = 0;
+    i32[base + 1] = 0;
+    i32[base + 2] = 0;
+    i32[base + 3] = 0;
     this.live++;
     return node;
   }
@@ -132,20 +134,20 @@ export class NodePool {
       throw new RbTreeError("ENOENT", `node ${String(node)} is not an allocated record of this pool; release each node once`);
     }
     const base = node * this.stride32;
-    this.i32[base + COLOR] = FREE;
-    this.i32[base + PARENT] = this.freeHead;
+    this.i32[base + 3] = 2; // COLOR = FREE
+    this.i32[base] = this.freeHead; // PARENT = next free record
     this.freeHead = node;
     this.live--;
   }
 
   /** Whether the next `alloc()` will reuse a released record (rather than a never-used one). */
   get hasReleased(): boolean {
-    return this.freeHead !== NIL;
+    return this.freeHead !== 0;
   }
 
   /** Whether `node` is an allocated (not free, not nil) record. */
   isLive(node: number): boolean {
-    return Number.isInteger(node) && node > NIL && node < this.used && this.i32[node * this.stride32 + COLOR] !== FREE;
+    return Number.isInteger(node) && node > 0 && node < this.used && this.i32[node * this.stride32 + 3] !== 2; // COLOR !== FREE
   }
 
   /** Grows the buffer so that at least `records` records exist (the nil record included). */

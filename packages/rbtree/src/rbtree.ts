@@ -2,6 +2,26 @@ import type { Augment } from "./augment.js";
 import { BLACK, COLOR, FREE, LEFT, NIL, type NodePool, PARENT, RED, RIGHT, RbTreeError } from "./pool.js";
 
 /**
+ * The link words and colours of pool.ts as file-local const enums for the rebalancing code: the compiler
+ * (tsc or esbuild) replaces each member with its literal, where an imported constant would be a module
+ * binding read on every use. Nil is node 0 (P1), compared with the literal `0`. Checked against pool.ts
+ * when the module loads.
+ */
+const enum L {
+  PARENT = 0,
+  LEFT = 1,
+  RIGHT = 2,
+  COLOR = 3,
+}
+const enum Colour {
+  RED = 0,
+  BLACK = 1,
+}
+if ([PARENT, LEFT, RIGHT, COLOR, RED, BLACK, NIL].join() !== [L.PARENT, L.LEFT, L.RIGHT, L.COLOR, Colour.RED, Colour.BLACK, 0].join()) {
+  throw new Error("rbtree.ts: the record layout disagrees with pool.ts");
+}
+
+/**
  * A red-black tree over a {@link NodePool}, making exactly the structural choices of Linux
  * `lib/rbtree.c`: the same insert cases, erase cases, rotations and callback points, so that the same
  * sequence of links and erases yields the same shape and colours as the kernel.
@@ -44,16 +64,16 @@ export class RbTree {
   // ------------------------------------------------------------------ navigation
 
   parent(node: number): number {
-    return this.pool.i32[node * this.s + PARENT]!;
+    return this.pool.i32[node * this.s + L.PARENT]!;
   }
   left(node: number): number {
-    return this.pool.i32[node * this.s + LEFT]!;
+    return this.pool.i32[node * this.s + L.LEFT]!;
   }
   right(node: number): number {
-    return this.pool.i32[node * this.s + RIGHT]!;
+    return this.pool.i32[node * this.s + L.RIGHT]!;
   }
   isRed(node: number): boolean {
-    return node !== NIL && this.pool.i32[node * this.s + COLOR] === RED;
+    return node !== 0 && (this.pool.i32[node * this.s + L.COLOR]! as Colour) === Colour.RED;
   }
   isBlack(node: number): boolean {
     return !this.isRed(node);
@@ -61,7 +81,7 @@ export class RbTree {
 
   /** The leftmost node, `NIL` when empty. @see lib/rbtree.c: rb_first */
   first(): number {
-    return this.root === NIL ? NIL : this.leftmost(this.root);
+    return this.root === 0 ? 0 : this.leftmost(this.root);
   }
 
   /** The rightmost node, `NIL` when empty. @see lib/rbtree.c: rb_last */
@@ -69,8 +89,8 @@ export class RbTree {
     const a = this.pool.i32;
     const s = this.s;
     let n = this.root;
-    if (n === NIL) return NIL;
-    while (a[n * s + RIGHT] !== NIL) n = a[n * s + RIGHT]!;
+    if (n === 0) return 0;
+    while (a[n * s + L.RIGHT] !== 0) n = a[n * s + L.RIGHT]!;
     return n;
   }
 
@@ -78,7 +98,7 @@ export class RbTree {
   leftmost(node: number): number {
     const a = this.pool.i32;
     const s = this.s;
-    while (a[node * s + LEFT] !== NIL) node = a[node * s + LEFT]!;
+    while (a[node * s + L.LEFT] !== 0) node = a[node * s + L.LEFT]!;
     return node;
   }
 
@@ -86,15 +106,15 @@ export class RbTree {
   next(node: number): number {
     const a = this.pool.i32;
     const s = this.s;
-    let r = a[node * s + RIGHT]!;
-    if (r !== NIL) {
-      while (a[r * s + LEFT] !== NIL) r = a[r * s + LEFT]!;
+    let r = a[node * s + L.RIGHT]!;
+    if (r !== 0) {
+      while (a[r * s + L.LEFT] !== 0) r = a[r * s + L.LEFT]!;
       return r;
     }
-    let p = a[node * s + PARENT]!;
-    while (p !== NIL && node === a[p * s + RIGHT]) {
+    let p = a[node * s + L.PARENT]!;
+    while (p !== 0 && node === a[p * s + L.RIGHT]) {
       node = p;
-      p = a[p * s + PARENT]!;
+      p = a[p * s + L.PARENT]!;
     }
     return p;
   }
@@ -103,15 +123,15 @@ export class RbTree {
   prev(node: number): number {
     const a = this.pool.i32;
     const s = this.s;
-    let l = a[node * s + LEFT]!;
-    if (l !== NIL) {
-      while (a[l * s + RIGHT] !== NIL) l = a[l * s + RIGHT]!;
+    let l = a[node * s + L.LEFT]!;
+    if (l !== 0) {
+      while (a[l * s + L.RIGHT] !== 0) l = a[l * s + L.RIGHT]!;
       return l;
     }
-    let p = a[node * s + PARENT]!;
-    while (p !== NIL && node === a[p * s + LEFT]) {
+    let p = a[node * s + L.PARENT]!;
+    while (p !== 0 && node === a[p * s + L.LEFT]) {
       node = p;
-      p = a[p * s + PARENT]!;
+      p = a[p * s + L.PARENT]!;
     }
     return p;
   }
@@ -128,11 +148,11 @@ export class RbTree {
     const a = this.pool.i32;
     const s = this.s;
     const base = node * s;
-    a[base + PARENT] = parent;
-    a[base + LEFT] = NIL;
-    a[base + RIGHT] = NIL;
-    a[base + COLOR] = RED;
-    if (parent === NIL) this.root = node;
+    a[base + L.PARENT] = parent;
+    a[base + L.LEFT] = 0;
+    a[base + L.RIGHT] = 0;
+    a[base + L.COLOR] = Colour.RED;
+    if (parent === 0) this.root = node;
     else a[parent * s + side] = node;
     this.size++;
   }
@@ -184,88 +204,88 @@ export class RbTree {
   private rebalanceInsert(node: number, aug: Augment | undefined): void {
     const a = this.pool.i32;
     const s = this.s;
-    let parent = a[node * s + PARENT]!;
+    let parent = a[node * s + L.PARENT]!;
     for (;;) {
-      if (parent === NIL) {
-        a[node * s + COLOR] = BLACK;
+      if (parent === 0) {
+        a[node * s + L.COLOR] = Colour.BLACK;
         break;
       }
-      if (a[parent * s + COLOR] === BLACK) break;
-      const gparent = a[parent * s + PARENT]!;
-      let tmp = a[gparent * s + RIGHT]!;
+      if ((a[parent * s + L.COLOR]! as Colour) === Colour.BLACK) break;
+      const gparent = a[parent * s + L.PARENT]!;
+      let tmp = a[gparent * s + L.RIGHT]!;
       if (parent !== tmp) {
         // parent is gparent's left child
-        if (tmp !== NIL && a[tmp * s + COLOR] === RED) {
+        if (tmp !== 0 && (a[tmp * s + L.COLOR]! as Colour) === Colour.RED) {
           // Case 1: recolour, move up two levels.
-          a[tmp * s + COLOR] = BLACK;
-          a[parent * s + COLOR] = BLACK;
+          a[tmp * s + L.COLOR] = Colour.BLACK;
+          a[parent * s + L.COLOR] = Colour.BLACK;
           node = gparent;
-          parent = a[node * s + PARENT]!;
-          a[node * s + COLOR] = RED;
+          parent = a[node * s + L.PARENT]!;
+          a[node * s + L.COLOR] = Colour.RED;
           continue;
         }
-        tmp = a[parent * s + RIGHT]!;
+        tmp = a[parent * s + L.RIGHT]!;
         if (node === tmp) {
           // Case 2: left rotate at parent.
-          tmp = a[node * s + LEFT]!;
-          a[parent * s + RIGHT] = tmp;
-          a[node * s + LEFT] = parent;
-          if (tmp !== NIL) {
-            a[tmp * s + PARENT] = parent;
-            a[tmp * s + COLOR] = BLACK;
+          tmp = a[node * s + L.LEFT]!;
+          a[parent * s + L.RIGHT] = tmp;
+          a[node * s + L.LEFT] = parent;
+          if (tmp !== 0) {
+            a[tmp * s + L.PARENT] = parent;
+            a[tmp * s + L.COLOR] = Colour.BLACK;
           }
-          a[parent * s + PARENT] = node;
-          a[parent * s + COLOR] = RED;
+          a[parent * s + L.PARENT] = node;
+          a[parent * s + L.COLOR] = Colour.RED;
           if (aug) aug.rotate(parent, node);
           parent = node;
-          tmp = a[node * s + RIGHT]!;
+          tmp = a[node * s + L.RIGHT]!;
         }
         // Case 3: right rotate at gparent.
-        a[gparent * s + LEFT] = tmp;
-        a[parent * s + RIGHT] = gparent;
-        if (tmp !== NIL) {
-          a[tmp * s + PARENT] = gparent;
-          a[tmp * s + COLOR] = BLACK;
+        a[gparent * s + L.LEFT] = tmp;
+        a[parent * s + L.RIGHT] = gparent;
+        if (tmp !== 0) {
+          a[tmp * s + L.PARENT] = gparent;
+          a[tmp * s + L.COLOR] = Colour.BLACK;
         }
-        this.rotateSetParents(gparent, parent, RED);
+        this.rotateSetParents(gparent, parent, Colour.RED);
         if (aug) aug.rotate(gparent, parent);
         break;
       } else {
         // parent is gparent's right child: the mirror image.
-        tmp = a[gparent * s + LEFT]!;
-        if (tmp !== NIL && a[tmp * s + COLOR] === RED) {
+        tmp = a[gparent * s + L.LEFT]!;
+        if (tmp !== 0 && (a[tmp * s + L.COLOR]! as Colour) === Colour.RED) {
           // Case 1.
-          a[tmp * s + COLOR] = BLACK;
-          a[parent * s + COLOR] = BLACK;
+          a[tmp * s + L.COLOR] = Colour.BLACK;
+          a[parent * s + L.COLOR] = Colour.BLACK;
           node = gparent;
-          parent = a[node * s + PARENT]!;
-          a[node * s + COLOR] = RED;
+          parent = a[node * s + L.PARENT]!;
+          a[node * s + L.COLOR] = Colour.RED;
           continue;
         }
-        tmp = a[parent * s + LEFT]!;
+        tmp = a[parent * s + L.LEFT]!;
         if (node === tmp) {
           // Case 2: right rotate at parent.
-          tmp = a[node * s + RIGHT]!;
-          a[parent * s + LEFT] = tmp;
-          a[node * s + RIGHT] = parent;
-          if (tmp !== NIL) {
-            a[tmp * s + PARENT] = parent;
-            a[tmp * s + COLOR] = BLACK;
+          tmp = a[node * s + L.RIGHT]!;
+          a[parent * s + L.LEFT] = tmp;
+          a[node * s + L.RIGHT] = parent;
+          if (tmp !== 0) {
+            a[tmp * s + L.PARENT] = parent;
+            a[tmp * s + L.COLOR] = Colour.BLACK;
           }
-          a[parent * s + PARENT] = node;
-          a[parent * s + COLOR] = RED;
+          a[parent * s + L.PARENT] = node;
+          a[parent * s + L.COLOR] = Colour.RED;
           if (aug) aug.rotate(parent, node);
           parent = node;
-          tmp = a[node * s + LEFT]!;
+          tmp = a[node * s + L.LEFT]!;
         }
         // Case 3: left rotate at gparent.
-        a[gparent * s + RIGHT] = tmp;
-        a[parent * s + LEFT] = gparent;
-        if (tmp !== NIL) {
-          a[tmp * s + PARENT] = gparent;
-          a[tmp * s + COLOR] = BLACK;
+        a[gparent * s + L.RIGHT] = tmp;
+        a[parent * s + L.LEFT] = gparent;
+        if (tmp !== 0) {
+          a[tmp * s + L.PARENT] = gparent;
+          a[tmp * s + L.COLOR] = Colour.BLACK;
         }
-        this.rotateSetParents(gparent, parent, RED);
+        this.rotateSetParents(gparent, parent, Colour.RED);
         if (aug) aug.rotate(gparent, parent);
         break;
       }
@@ -277,14 +297,14 @@ export class RbTree {
   /** Unlinks `node` and rebalances (no augmentation). @see lib/rbtree.c: rb_erase */
   erase(node: number): void {
     const rebalance = this.eraseNode(node, undefined);
-    if (rebalance !== NIL) this.rebalanceErase(rebalance, undefined);
+    if (rebalance !== 0) this.rebalanceErase(rebalance, undefined);
   }
 
   /** Unlinks `node`, keeping augmented values valid. @see include/linux/rbtree_augmented.h: rb_erase_augmented */
   eraseAugmented(node: number): void {
     const aug = this.requireAugment();
     const rebalance = this.eraseNode(node, aug);
-    if (rebalance !== NIL) this.rebalanceErase(rebalance, aug);
+    if (rebalance !== 0) this.rebalanceErase(rebalance, aug);
   }
 
   /**
@@ -317,78 +337,78 @@ export class RbTree {
   private eraseNode(node: number, aug: Augment | undefined): number {
     const a = this.pool.i32;
     const s = this.s;
-    const child = a[node * s + RIGHT]!;
-    let tmp = a[node * s + LEFT]!;
+    const child = a[node * s + L.RIGHT]!;
+    let tmp = a[node * s + L.LEFT]!;
     let parent: number;
     let rebalance: number;
-    if (tmp === NIL) {
+    if (tmp === 0) {
       // Case 1, no left child.
-      parent = a[node * s + PARENT]!;
-      const color = a[node * s + COLOR]!;
+      parent = a[node * s + L.PARENT]!;
+      const color = a[node * s + L.COLOR]! as Colour;
       this.changeChild(node, child, parent);
-      if (child !== NIL) {
-        a[child * s + PARENT] = parent;
-        a[child * s + COLOR] = color;
-        rebalance = NIL;
+      if (child !== 0) {
+        a[child * s + L.PARENT] = parent;
+        a[child * s + L.COLOR] = color;
+        rebalance = 0;
       } else {
-        rebalance = color === BLACK ? parent : NIL;
+        rebalance = color === Colour.BLACK ? parent : 0;
       }
       tmp = parent;
-    } else if (child === NIL) {
+    } else if (child === 0) {
       // Case 1, the only child is the left one.
-      parent = a[node * s + PARENT]!;
-      a[tmp * s + PARENT] = parent;
-      a[tmp * s + COLOR] = a[node * s + COLOR]!;
+      parent = a[node * s + L.PARENT]!;
+      a[tmp * s + L.PARENT] = parent;
+      a[tmp * s + L.COLOR] = a[node * s + L.COLOR]!;
       this.changeChild(node, tmp, parent);
-      rebalance = NIL;
+      rebalance = 0;
       tmp = parent;
     } else {
       let successor = child;
       let child2: number;
-      tmp = a[child * s + LEFT]!;
-      if (tmp === NIL) {
+      tmp = a[child * s + L.LEFT]!;
+      if (tmp === 0) {
         // Case 2: the successor is the right child.
         parent = successor;
-        child2 = a[successor * s + RIGHT]!;
+        child2 = a[successor * s + L.RIGHT]!;
         if (aug) aug.copy(node, successor);
       } else {
         // Case 3: the successor is the leftmost node under the right child.
         do {
           parent = successor;
           successor = tmp;
-          tmp = a[tmp * s + LEFT]!;
-        } while (tmp !== NIL);
-        child2 = a[successor * s + RIGHT]!;
-        a[parent * s + LEFT] = child2;
-        a[successor * s + RIGHT] = child;
-        a[child * s + PARENT] = successor;
+          tmp = a[tmp * s + L.LEFT]!;
+        } while (tmp !== 0);
+        child2 = a[successor * s + L.RIGHT]!;
+        a[parent * s + L.LEFT] = child2;
+        a[successor * s + L.RIGHT] = child;
+        a[child * s + L.PARENT] = successor;
         if (aug) {
           aug.copy(node, successor);
           aug.propagate(parent, successor);
         }
       }
-      tmp = a[node * s + LEFT]!;
-      a[successor * s + LEFT] = tmp;
-      a[tmp * s + PARENT] = successor;
-      const nodeParent = a[node * s + PARENT]!;
-      const nodeColor = a[node * s + COLOR]!;
+      tmp = a[node * s + L.LEFT]!;
+      a[successor * s + L.LEFT] = tmp;
+      a[tmp * s + L.PARENT] = successor;
+      const nodeParent = a[node * s + L.PARENT]!;
+      const nodeColor = a[node * s + L.COLOR]!;
       this.changeChild(node, successor, nodeParent);
-      if (child2 !== NIL) {
-        a[child2 * s + PARENT] = parent;
-        a[child2 * s + COLOR] = BLACK;
-        rebalance = NIL;
+      if (child2 !== 0) {
+        a[child2 * s + L.PARENT] = parent;
+        a[child2 * s + L.COLOR] = Colour.BLACK;
+        rebalance = 0;
       } else {
-        rebalance = a[successor * s + COLOR] === BLACK ? parent : NIL;
+        rebalance = (a[successor * s + L.COLOR]! as Colour) === Colour.BLACK ? parent : 0;
       }
-      a[successor * s + PARENT] = nodeParent;
-      a[successor * s + COLOR] = nodeColor;
+      a[successor * s + L.PARENT] = nodeParent;
+      a[successor * s + L.COLOR] = nodeColor;
       tmp = successor;
     }
-    if (aug) aug.propagate(tmp, NIL);
+    if (aug) aug.propagate(tmp, 0);
     const base = node * s;
-    a[base + PARENT] = NIL;
-    a[base + LEFT] = NIL;
-    a[base + RIGHT] = NIL;
+    a[base + L.PARENT] = 0;
+    a[base + L.LEFT] = 0;
+    a[base + L.RIGHT] = 0;
     this.size--;
     return rebalance;
   }
@@ -436,112 +456,112 @@ export class RbTree {
   private rebalanceErase(parent: number, aug: Augment | undefined): void {
     const a = this.pool.i32;
     const s = this.s;
-    let node = NIL;
+    let node = 0;
     for (;;) {
-      let sibling = a[parent * s + RIGHT]!;
+      let sibling = a[parent * s + L.RIGHT]!;
       if (node !== sibling) {
         // node is the parent's left child
-        if (a[sibling * s + COLOR] === RED) {
+        if ((a[sibling * s + L.COLOR]! as Colour) === Colour.RED) {
           // Case 1: left rotate at parent.
-          const tmp1 = a[sibling * s + LEFT]!;
-          a[parent * s + RIGHT] = tmp1;
-          a[sibling * s + LEFT] = parent;
-          a[tmp1 * s + PARENT] = parent;
-          a[tmp1 * s + COLOR] = BLACK;
-          this.rotateSetParents(parent, sibling, RED);
+          const tmp1 = a[sibling * s + L.LEFT]!;
+          a[parent * s + L.RIGHT] = tmp1;
+          a[sibling * s + L.LEFT] = parent;
+          a[tmp1 * s + L.PARENT] = parent;
+          a[tmp1 * s + L.COLOR] = Colour.BLACK;
+          this.rotateSetParents(parent, sibling, Colour.RED);
           if (aug) aug.rotate(parent, sibling);
           sibling = tmp1;
         }
-        let tmp1 = a[sibling * s + RIGHT]!;
-        if (tmp1 === NIL || a[tmp1 * s + COLOR] === BLACK) {
-          const tmp2 = a[sibling * s + LEFT]!;
-          if (tmp2 === NIL || a[tmp2 * s + COLOR] === BLACK) {
+        let tmp1 = a[sibling * s + L.RIGHT]!;
+        if (tmp1 === 0 || (a[tmp1 * s + L.COLOR]! as Colour) === Colour.BLACK) {
+          const tmp2 = a[sibling * s + L.LEFT]!;
+          if (tmp2 === 0 || (a[tmp2 * s + L.COLOR]! as Colour) === Colour.BLACK) {
             // Case 2: sibling colour flip.
-            a[sibling * s + PARENT] = parent;
-            a[sibling * s + COLOR] = RED;
-            if (a[parent * s + COLOR] === RED) {
-              a[parent * s + COLOR] = BLACK;
+            a[sibling * s + L.PARENT] = parent;
+            a[sibling * s + L.COLOR] = Colour.RED;
+            if ((a[parent * s + L.COLOR]! as Colour) === Colour.RED) {
+              a[parent * s + L.COLOR] = Colour.BLACK;
             } else {
               node = parent;
-              parent = a[node * s + PARENT]!;
-              if (parent !== NIL) continue;
+              parent = a[node * s + L.PARENT]!;
+              if (parent !== 0) continue;
             }
             break;
           }
           // Case 3: right rotate at sibling.
-          tmp1 = a[tmp2 * s + RIGHT]!;
-          a[sibling * s + LEFT] = tmp1;
-          a[tmp2 * s + RIGHT] = sibling;
-          a[parent * s + RIGHT] = tmp2;
-          if (tmp1 !== NIL) {
-            a[tmp1 * s + PARENT] = sibling;
-            a[tmp1 * s + COLOR] = BLACK;
+          tmp1 = a[tmp2 * s + L.RIGHT]!;
+          a[sibling * s + L.LEFT] = tmp1;
+          a[tmp2 * s + L.RIGHT] = sibling;
+          a[parent * s + L.RIGHT] = tmp2;
+          if (tmp1 !== 0) {
+            a[tmp1 * s + L.PARENT] = sibling;
+            a[tmp1 * s + L.COLOR] = Colour.BLACK;
           }
           if (aug) aug.rotate(sibling, tmp2);
           tmp1 = sibling;
           sibling = tmp2;
         }
         // Case 4: left rotate at parent and recolour.
-        const tmp2 = a[sibling * s + LEFT]!;
-        a[parent * s + RIGHT] = tmp2;
-        a[sibling * s + LEFT] = parent;
-        a[tmp1 * s + PARENT] = sibling;
-        a[tmp1 * s + COLOR] = BLACK;
-        if (tmp2 !== NIL) a[tmp2 * s + PARENT] = parent;
-        this.rotateSetParents(parent, sibling, BLACK);
+        const tmp2 = a[sibling * s + L.LEFT]!;
+        a[parent * s + L.RIGHT] = tmp2;
+        a[sibling * s + L.LEFT] = parent;
+        a[tmp1 * s + L.PARENT] = sibling;
+        a[tmp1 * s + L.COLOR] = Colour.BLACK;
+        if (tmp2 !== 0) a[tmp2 * s + L.PARENT] = parent;
+        this.rotateSetParents(parent, sibling, Colour.BLACK);
         if (aug) aug.rotate(parent, sibling);
         break;
       } else {
         // node is the parent's right child: the mirror image.
-        sibling = a[parent * s + LEFT]!;
-        if (a[sibling * s + COLOR] === RED) {
+        sibling = a[parent * s + L.LEFT]!;
+        if ((a[sibling * s + L.COLOR]! as Colour) === Colour.RED) {
           // Case 1: right rotate at parent.
-          const tmp1 = a[sibling * s + RIGHT]!;
-          a[parent * s + LEFT] = tmp1;
-          a[sibling * s + RIGHT] = parent;
-          a[tmp1 * s + PARENT] = parent;
-          a[tmp1 * s + COLOR] = BLACK;
-          this.rotateSetParents(parent, sibling, RED);
+          const tmp1 = a[sibling * s + L.RIGHT]!;
+          a[parent * s + L.LEFT] = tmp1;
+          a[sibling * s + L.RIGHT] = parent;
+          a[tmp1 * s + L.PARENT] = parent;
+          a[tmp1 * s + L.COLOR] = Colour.BLACK;
+          this.rotateSetParents(parent, sibling, Colour.RED);
           if (aug) aug.rotate(parent, sibling);
           sibling = tmp1;
         }
-        let tmp1 = a[sibling * s + LEFT]!;
-        if (tmp1 === NIL || a[tmp1 * s + COLOR] === BLACK) {
-          const tmp2 = a[sibling * s + RIGHT]!;
-          if (tmp2 === NIL || a[tmp2 * s + COLOR] === BLACK) {
+        let tmp1 = a[sibling * s + L.LEFT]!;
+        if (tmp1 === 0 || (a[tmp1 * s + L.COLOR]! as Colour) === Colour.BLACK) {
+          const tmp2 = a[sibling * s + L.RIGHT]!;
+          if (tmp2 === 0 || (a[tmp2 * s + L.COLOR]! as Colour) === Colour.BLACK) {
             // Case 2: sibling colour flip.
-            a[sibling * s + PARENT] = parent;
-            a[sibling * s + COLOR] = RED;
-            if (a[parent * s + COLOR] === RED) {
-              a[parent * s + COLOR] = BLACK;
+            a[sibling * s + L.PARENT] = parent;
+            a[sibling * s + L.COLOR] = Colour.RED;
+            if ((a[parent * s + L.COLOR]! as Colour) === Colour.RED) {
+              a[parent * s + L.COLOR] = Colour.BLACK;
             } else {
               node = parent;
-              parent = a[node * s + PARENT]!;
-              if (parent !== NIL) continue;
+              parent = a[node * s + L.PARENT]!;
+              if (parent !== 0) continue;
             }
             break;
           }
           // Case 3: left rotate at sibling.
-          tmp1 = a[tmp2 * s + LEFT]!;
-          a[sibling * s + RIGHT] = tmp1;
-          a[tmp2 * s + LEFT] = sibling;
-          a[parent * s + LEFT] = tmp2;
-          if (tmp1 !== NIL) {
-            a[tmp1 * s + PARENT] = sibling;
-            a[tmp1 * s + COLOR] = BLACK;
+          tmp1 = a[tmp2 * s + L.LEFT]!;
+          a[sibling * s + L.RIGHT] = tmp1;
+          a[tmp2 * s + L.LEFT] = sibling;
+          a[parent * s + L.LEFT] = tmp2;
+          if (tmp1 !== 0) {
+            a[tmp1 * s + L.PARENT] = sibling;
+            a[tmp1 * s + L.COLOR] = Colour.BLACK;
           }
           if (aug) aug.rotate(sibling, tmp2);
           tmp1 = sibling;
           sibling = tmp2;
         }
         // Case 4: right rotate at parent and recolour.
-        const tmp2 = a[sibling * s + RIGHT]!;
-        a[parent * s + LEFT] = tmp2;
-        a[sibling * s + RIGHT] = parent;
-        a[tmp1 * s + PARENT] = sibling;
-        a[tmp1 * s + COLOR] = BLACK;
-        if (tmp2 !== NIL) a[tmp2 * s + PARENT] = parent;
-        this.rotateSetParents(parent, sibling, BLACK);
+        const tmp2 = a[sibling * s + L.RIGHT]!;
+        a[parent * s + L.LEFT] = tmp2;
+        a[sibling * s + L.RIGHT] = parent;
+        a[tmp1 * s + L.PARENT] = sibling;
+        a[tmp1 * s + L.COLOR] = Colour.BLACK;
+        if (tmp2 !== 0) a[tmp2 * s + L.PARENT] = parent;
+        this.rotateSetParents(parent, sibling, Colour.BLACK);
         if (aug) aug.rotate(parent, sibling);
         break;
       }
@@ -587,7 +607,14 @@ export class RbTree {
     const a = this.pool.i32;
     const s = this.s;
     const root = this.root;
+    // R1 is tested before the links: a record released while linked has its parent word reused by the
+    // free list, and should be reported as such rather than as a bad parent link.
+    const checkColor = (n: number): void => {
+      const color = a[n * s + COLOR];
+      if (color !== RED && color !== BLACK) throw new Error(`R1 broken: node ${n} has colour ${color === FREE ? "FREE (released while linked)" : String(color)}`);
+    };
     if (root !== NIL) {
+      checkColor(root);
       if (a[root * s + PARENT] !== NIL) throw new Error(`S1 broken: root ${root} has parent ${a[root * s + PARENT]}`);
       if (a[root * s + COLOR] !== BLACK) throw new Error(`R2 broken: root ${root} is red`);
     }
@@ -606,15 +633,15 @@ export class RbTree {
       count++;
       if (count > this.size) throw new Error(`S2 broken: more nodes reachable than size ${this.size} (cycle?) at node ${n}`);
       const color = a[n * s + COLOR];
-      if (color !== RED && color !== BLACK) throw new Error(`R1 broken: node ${n} has colour ${color === FREE ? "FREE (released while linked)" : String(color)}`);
-      const l = a[n * s + LEFT]!;
-      const r = a[n * s + RIGHT]!;
-      for (const c of [l, r]) {
+      for (let side = LEFT; side <= RIGHT; side++) {
+        // LEFT and RIGHT are adjacent words: this visits the left child, then the right one.
+        const c = a[n * s + side]!;
         if (c === NIL) {
           if (blackHeight === -1) blackHeight = b;
           else if (b !== blackHeight) throw new Error(`R5 broken: black height ${b} below node ${n}, expected ${blackHeight}`);
           continue;
         }
+        checkColor(c);
         if (a[c * s + PARENT] !== n) throw new Error(`S1 broken: node ${c} is a child of ${n} but its parent is ${a[c * s + PARENT]}`);
         if (color === RED && a[c * s + COLOR] === RED) throw new Error(`R4 broken: red node ${n} has red child ${c}`);
         stack.push(c);
@@ -647,9 +674,9 @@ export class RbTree {
   private changeChild(oldNode: number, newNode: number, parent: number): void {
     const a = this.pool.i32;
     const s = this.s;
-    if (parent !== NIL) {
-      if (a[parent * s + LEFT] === oldNode) a[parent * s + LEFT] = newNode;
-      else a[parent * s + RIGHT] = newNode;
+    if (parent !== 0) {
+      if (a[parent * s + L.LEFT] === oldNode) a[parent * s + L.LEFT] = newNode;
+      else a[parent * s + L.RIGHT] = newNode;
     } else {
       this.root = newNode;
     }
@@ -659,11 +686,11 @@ export class RbTree {
   private rotateSetParents(oldNode: number, newNode: number, color: number): void {
     const a = this.pool.i32;
     const s = this.s;
-    const parent = a[oldNode * s + PARENT]!;
-    a[newNode * s + PARENT] = parent;
-    a[newNode * s + COLOR] = a[oldNode * s + COLOR]!;
-    a[oldNode * s + PARENT] = newNode;
-    a[oldNode * s + COLOR] = color;
+    const parent = a[oldNode * s + L.PARENT]!;
+    a[newNode * s + L.PARENT] = parent;
+    a[newNode * s + L.COLOR] = a[oldNode * s + L.COLOR]!;
+    a[oldNode * s + L.PARENT] = newNode;
+    a[oldNode * s + L.COLOR] = color;
     this.changeChild(oldNode, newNode, parent);
   }
 }
