@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readPackageReadme, usageExample } from "@kva/test-utils";
 import { describe, expect, it } from "vitest";
 import { formatProfileTable } from "../src/debug.js";
 import {
@@ -13,18 +13,8 @@ import {
   vmallocSize,
 } from "../src/index.js";
 
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const THIS_FILE = readFileSync(new URL(import.meta.url), "utf8");
+const README = readPackageReadme(import.meta.url);
 
-/** The lines between two marker comments of this file, without their common indentation. */
-function between(text: string, begin: string, end: string): string {
-  const lines = text.split("\n");
-  const from = lines.findIndex((l) => l.includes(begin));
-  const to = lines.findIndex((l) => l.includes(end));
-  const body = lines.slice(from + 1, to);
-  const indent = Math.min(...body.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length));
-  return body.map((l) => l.slice(indent)).join("\n");
-}
 
 describe("README", () => {
   it("runs the usage example", () => {
@@ -51,7 +41,7 @@ describe("README", () => {
   });
 
   it("shows the usage example verbatim", () => {
-    expect(README).toContain(between(THIS_FILE, "// usage: " + "begin", "// usage: " + "end"));
+    expect(README).toContain(usageExample(import.meta.url));
   });
 
   it("shows a custom profile JSON example that parseProfile accepts", () => {

@@ -21,3 +21,4 @@ export { NaiveAllocator, type NaiveAllocatorOptions } from "./naive-allocator.js
 export { NaiveAllocatorError, type NaiveAllocatorErrorCode } from "./naive-allocator-error.js";
 export { createPrng, Prng, type PrngState } from "./prng.js";
 export { applyOp, randomOps, type AllocOp, type FreeOp, type OpResult, type RandomOpsOptions, type WorkloadOp } from "./workloads.js";
+export { readPackageReadme, usageExample } from "./readme.js";
