@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "arch", include: ["test/**/*.test.ts"] } });
+export default defineProject({ test: { name: "arch", testTimeout: 60_000, include: ["test/**/*.test.ts"] } });

@@ -11,6 +11,7 @@ const SRC = fileURLToPath(new URL("./src/", import.meta.url));
 export default defineProject({
   test: {
     name: "rbtree",
+    testTimeout: 60_000,
     include: ["test/**/*.test.ts"],
     execArgv: ["--import", "tsx"],
     isolate: false,

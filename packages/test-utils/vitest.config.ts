@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "test-utils", include: ["test/**/*.test.ts"] } });
+export default defineProject({ test: { name: "test-utils", testTimeout: 60_000, include: ["test/**/*.test.ts"] } });

@@ -22,7 +22,9 @@ describe("@kva/test-utils", () => {
         "lowestFit",
         "lowestPaddedBlockFit",
         "randomOps",
+        "readPackageReadme",
         "snapshot",
+        "usageExample",
       ].sort(),
     );
   });
