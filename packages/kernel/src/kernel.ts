@@ -107,6 +107,10 @@ export class Kernel {
   readonly blocks: VmapBlocks;
   /** `PAGE_SIZE` in bytes. */
   readonly pageSize: number;
+  /** Pages in the whole address space (`2^bits / PAGE_SIZE`), as a number and a bigint, and its byte size. */
+  private readonly pageCount: number;
+  private readonly pageCountBig: bigint;
+  private readonly byteLimit: bigint;
   private readonly pageBig: bigint;
   /** `[VMALLOC_START, VMALLOC_END)` in pages (the end rounded down to a page). */
   readonly vmallocPages: { readonly start: number; readonly end: number };
@@ -163,6 +167,9 @@ export class Kernel {
     this.lazyEra = lazyEra;
     this.pageSize = profile.pageSize;
     this.pageBig = BigInt(profile.pageSize);
+    this.pageCount = pageLimit(profile);
+    this.pageCountBig = BigInt(this.pageCount);
+    this.byteLimit = this.pageCountBig * this.pageBig;
     this.vmallocPages = vmallocRangePages(profile);
     this.totalRamPages = Math.floor(totalRam / profile.pageSize);
     this.ptrBytes = profile.bits / 8;
@@ -394,7 +401,7 @@ export class Kernel {
    * @see mm/vmalloc.c: vmap
    */
   vmap(count: number, flags = VM_MAP, caller?: string): bigint | undefined {
-    if (!Number.isSafeInteger(count) || count < 1 || count > pageLimit(this.profile)) {
+    if (!Number.isSafeInteger(count) || count < 1 || count > this.pageCount) {
       throw new KernelError("EINVAL", `count ${show(count)} is invalid: pass a positive number of pages`);
     }
     this.requireFlags(flags);
@@ -430,7 +437,7 @@ export class Kernel {
     const base = phys - offset;
     const last = phys + BigInt(size) - 1n;
     const pagesBig = (last + 1n - base + this.pageBig - 1n) / this.pageBig;
-    if (pagesBig > BigInt(pageLimit(this.profile))) throw new KernelError("EINVAL", `size ${show(size)} is larger than the address space`);
+    if (pagesBig > this.pageCountBig) throw new KernelError("EINVAL", `size ${show(size)} is larger than the address space`);
     const page = this.getVmAreaNode(Number(pagesBig), 1, VM_IOREMAP, this.vmallocPages.start, this.vmallocPages.end, caller, false, base);
     return page === undefined ? undefined : this.toAddr(page) + offset;
   }
@@ -450,7 +457,7 @@ export class Kernel {
    * @see mm/vmalloc.c: vm_map_ram, vb_alloc, new_vmap_block
    */
   vmMapRam(count: number): bigint | undefined {
-    if (!Number.isSafeInteger(count) || count < 1 || count > pageLimit(this.profile)) {
+    if (!Number.isSafeInteger(count) || count < 1 || count > this.pageCount) {
       throw new KernelError("EINVAL", `count ${show(count)} is invalid: pass a positive number of pages`);
     }
     if (count <= this.blocks.geometry.maxAlloc) {
@@ -636,8 +643,8 @@ export class Kernel {
       }
       placed.push(page);
       if (e.kind === "unpurged vm_area") {
-        this.lazy.free(page);
         this.markLazyVmArea(page);
+        this.lazy.free(page);
         counts.lazy++;
       } else if (e.kind === "vm_map_ram") {
         this.ramAreas.set(page, pages);
@@ -736,16 +743,16 @@ export class Kernel {
   /** `remove_vm_area`: forget the vm_struct, mark the area `VM_LAZY_FREE`, lazily free it. */
   private removeArea(page: number): void {
     this.areas.delete(page);
-    this.lazy.free(page);
     this.markLazyVmArea(page);
+    this.lazy.free(page);
   }
 
   /**
-   * Era 5.2: remember that the lazily freed area at `page` came from `remove_vm_area` (`VM_LAZY_FREE`),
-   * unless the free's own threshold purge already returned it (then the allocator no longer holds it).
+   * Era 5.2: remember, before it is queued, that the lazily freed area at `page` came from `remove_vm_area`
+   * (`VM_LAZY_FREE`); if the free's own threshold purge returns it at once, `forgetPurged` drops the mark.
    */
   private markLazyVmArea(page: number): void {
-    if (this.lazyEra === "5.2" && this.allocator.find(page)?.start === page) this.lazyVmAreas.add(page);
+    if (this.lazyEra === "5.2") this.lazyVmAreas.add(page);
   }
 
   /** After a purge: drop `VM_LAZY_FREE` marks of areas that went back to the free space. */
@@ -763,7 +770,8 @@ export class Kernel {
       caller: info.caller,
       nrPages: info.nrPages,
       physAddr: info.phys,
-      numa: Object.freeze([...info.numa]),
+      // Callers build a fresh array (or pass the frozen empty one): freezing it in place saves a copy.
+      numa: Object.isFrozen(info.numa) ? info.numa : Object.freeze(info.numa as number[]),
       vpages: info.vpages,
       page,
       pages,
@@ -818,7 +826,7 @@ export class Kernel {
       if (e.start % this.pageBig !== 0n || e.size % this.pageSize !== 0 || e.end - e.start !== BigInt(e.size)) {
         return `${line} is not whole pages with end - start == size`;
       }
-      if (e.end > BigInt(pageLimit(this.profile)) * this.pageBig) return `${line} lies outside the ${this.profile.bits}-bit address space`;
+      if (e.end > this.byteLimit) return `${line} lies outside the ${this.profile.bits}-bit address space`;
       const start = Number(e.start / this.pageBig);
       const end = start + e.size / this.pageSize;
       const existing = e.kind === undefined ? this.areas.get(start) : undefined;
@@ -853,7 +861,7 @@ export class Kernel {
       typeof v.size === "number" &&
       Number.isSafeInteger(v.size) &&
       v.size > 0 &&
-      Math.ceil(v.size / this.pageSize) <= pageLimit(this.profile) &&
+      Math.ceil(v.size / this.pageSize) <= this.pageCount &&
       typeof v.flags === "number" &&
       Number.isSafeInteger(v.flags) &&
       v.flags >= 0 &&
@@ -882,9 +890,15 @@ export class Kernel {
   /** `PAGE_ALIGN(size) >> PAGE_SHIFT`. */
   private pageAlign(size: unknown, what: string): number {
     if (!isBytes(size)) throw new KernelError("EINVAL", `${what} ${show(size)} is invalid: pass a non-negative integer byte count (number or bigint)`);
+    if (typeof size === "number") {
+      // Exact: a safe integer divided by a power of two, rounded up.
+      const pages = Math.ceil(size / this.pageSize);
+      if (pages > this.pageCount) throw new KernelError("EINVAL", `${what} ${show(size)} is larger than the address space`);
+      return pages;
+    }
     const big = BigInt(size);
     const pages = (big + this.pageBig - 1n) / this.pageBig;
-    if (pages > BigInt(pageLimit(this.profile))) throw new KernelError("EINVAL", `${what} ${show(size)} is larger than the address space`);
+    if (pages > this.pageCountBig) throw new KernelError("EINVAL", `${what} ${show(size)} is larger than the address space`);
     return Number(pages);
   }
 
@@ -913,7 +927,8 @@ export class Kernel {
 
   /** A byte window `[start, end)` as pages (start rounded up, end down); default the vmalloc range. */
   private window(start: bigint | undefined, end: bigint | undefined): { start: number; end: number } {
-    const limit = BigInt(pageLimit(this.profile)) * this.pageBig;
+    if (start === undefined && end === undefined) return this.vmallocPages;
+    const limit = this.byteLimit;
     const s = start ?? this.profile.vmallocStart;
     const e = end ?? this.profile.vmallocEnd;
     if (typeof s !== "bigint" || typeof e !== "bigint" || s < 0n || e > limit || s >= e) {
@@ -926,7 +941,7 @@ export class Kernel {
   }
 
   private pageOf(addr: unknown, what: string): number {
-    if (typeof addr !== "bigint" || addr < 0n || addr >= BigInt(pageLimit(this.profile)) * this.pageBig) {
+    if (typeof addr !== "bigint" || addr < 0n || addr >= this.byteLimit) {
       throw new KernelError("EINVAL", `${what}: address ${show(addr)} is invalid: pass the bigint the allocation returned`);
     }
     if (addr % this.pageBig !== 0n) throw new KernelError("EINVAL", `${what}: address ${formatAddress(addr, this.profile.bits)} is not page aligned`);
