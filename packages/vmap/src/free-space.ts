@@ -2,6 +2,33 @@ import { type Augment, COLOR, FREE, LEFT, NIL, type NodePool, PARENT, RIGHT, RbT
 import { END, MAX, NEXT, PREV, S32, S64, START } from "./layout.js";
 
 /**
+ * The record layout of layout.ts and @kva/rbtree as file-local const enums, for the hot paths: the compiler
+ * (tsc or esbuild) replaces each member with its literal, where an imported constant would be a module
+ * binding read (and hole-checked) on every use. `W` indexes int32 words, `D` float64 slots; the nil record
+ * is node 0, compared with the literal `0`. Checked against the exported constants when the module loads.
+ */
+const enum W {
+  PARENT = 0,
+  LEFT = 1,
+  RIGHT = 2,
+  PREV = 4,
+  NEXT = 5,
+  STRIDE = 12,
+}
+const enum D {
+  START = 3,
+  END = 4,
+  MAX = 5,
+  STRIDE = 6,
+}
+if (
+  [PARENT, LEFT, RIGHT, PREV, NEXT, S32, START, END, MAX, S64, NIL].join() !==
+  [W.PARENT, W.LEFT, W.RIGHT, W.PREV, W.NEXT, W.STRIDE, D.START, D.END, D.MAX, D.STRIDE, 0].join()
+) {
+  throw new Error("free-space.ts: the record offsets disagree with layout.ts / @kva/rbtree");
+}
+
+/**
  * The free space of a vmap allocator: free blocks in an augmented red-black tree sorted by start,
  * paired with an address-ordered list, as in Linux 5.2 `free_vmap_area_root` / `free_vmap_area_list`.
  *
@@ -32,48 +59,62 @@ export class SubtreeMaxSize implements Augment {
   constructor(private readonly pool: NodePool) {}
 
   value(node: number): number {
-    return this.pool.f64[node * S64 + MAX]!;
+    return this.pool.f64[node * D.STRIDE + D.MAX]!;
   }
 
   compute(node: number): number {
     const f = this.pool.f64;
     const a = this.pool.i32;
-    const b = node * S64;
-    let max = f[b + END]! - f[b + START]!;
-    const l = a[node * S32 + LEFT]!;
-    const r = a[node * S32 + RIGHT]!;
-    if (l !== NIL && f[l * S64 + MAX]! > max) max = f[l * S64 + MAX]!;
-    if (r !== NIL && f[r * S64 + MAX]! > max) max = f[r * S64 + MAX]!;
+    const b = node * D.STRIDE;
+    const n32 = node * W.STRIDE;
+    let max = f[b + D.END]! - f[b + D.START]!;
+    const l = a[n32 + W.LEFT]!;
+    const r = a[n32 + W.RIGHT]!;
+    if (l !== 0) {
+      const m = f[l * D.STRIDE + D.MAX]!;
+      if (m > max) max = m;
+    }
+    if (r !== 0) {
+      const m = f[r * D.STRIDE + D.MAX]!;
+      if (m > max) max = m;
+    }
     return max;
   }
 
-  /** `augment_tree_propagate_from` when `stop` is NIL; the rbtree `propagate` callback otherwise. */
+  /**
+   * `augment_tree_propagate_from` when `stop` is NIL; the rbtree `propagate` callback otherwise.
+   *
+   * The hottest loop of the allocator, so it computes `compute(node)` its own way: a missing child reads
+   * the nil record, whose MAX slot is 0 (N1), and a free block's own size is at least 1, so nil changes
+   * nothing and needs no test; and the maxima are taken without branches (these comparisons are
+   * unpredictable), as `max + (m − max) · [m > max]`, exact for integers below 2^53.
+   */
   propagate(node: number, stop: number): void {
     const f = this.pool.f64;
     const a = this.pool.i32;
     while (node !== stop) {
-      const b = node * S64;
-      const n32 = node * S32;
-      let max = f[b + END]! - f[b + START]!;
-      const l = a[n32 + LEFT]!;
-      const r = a[n32 + RIGHT]!;
-      if (l !== NIL && f[l * S64 + MAX]! > max) max = f[l * S64 + MAX]!;
-      if (r !== NIL && f[r * S64 + MAX]! > max) max = f[r * S64 + MAX]!;
-      if (f[b + MAX] === max) break;
-      f[b + MAX] = max;
-      node = a[n32 + PARENT]!;
+      const b = node * D.STRIDE;
+      const n32 = node * W.STRIDE;
+      let max = f[b + D.END]! - f[b + D.START]!;
+      const ml = f[a[n32 + W.LEFT]! * D.STRIDE + D.MAX]!;
+      const mr = f[a[n32 + W.RIGHT]! * D.STRIDE + D.MAX]!;
+      max += (ml - max) * +(ml > max);
+      max += (mr - max) * +(mr > max);
+      if (f[b + D.MAX] === max) break;
+      f[b + D.MAX] = max;
+      node = a[n32 + W.PARENT]!;
     }
   }
 
   copy(oldNode: number, newNode: number): void {
     const f = this.pool.f64;
-    f[newNode * S64 + MAX] = f[oldNode * S64 + MAX]!;
+    f[newNode * D.STRIDE + D.MAX] = f[oldNode * D.STRIDE + D.MAX]!;
   }
 
   rotate(oldNode: number, newNode: number): void {
     const f = this.pool.f64;
-    f[newNode * S64 + MAX] = f[oldNode * S64 + MAX]!;
-    f[oldNode * S64 + MAX] = this.compute(oldNode);
+    f[newNode * D.STRIDE + D.MAX] = f[oldNode * D.STRIDE + D.MAX]!;
+    f[oldNode * D.STRIDE + D.MAX] = this.compute(oldNode);
   }
 }
 
@@ -114,70 +155,72 @@ export class FreeSpace {
   insert(node: number, from: number): void {
     const a = this.pool.i32;
     const f = this.pool.f64;
-    const start = f[node * S64 + START]!;
-    let parent = NIL;
-    let side: typeof LEFT | typeof RIGHT = LEFT;
-    let cur = from === NIL ? this.tree.root : from;
-    while (cur !== NIL) {
+    const start = f[node * D.STRIDE + D.START]!;
+    let parent = 0;
+    let right = false;
+    let cur = from === 0 ? this.tree.root : from;
+    while (cur !== 0) {
       parent = cur;
-      if (start < f[cur * S64 + START]!) {
-        side = LEFT;
-        cur = a[cur * S32 + LEFT]!;
-      } else {
-        side = RIGHT;
-        cur = a[cur * S32 + RIGHT]!;
-      }
+      // A descent's turns are unpredictable: read both children, then pick one without a branch
+      // (`-1 & x` = x, `0 & x` = 0), so the next load waits for neither the comparison nor a misprediction.
+      const l = a[cur * W.STRIDE + W.LEFT]!;
+      const r = a[cur * W.STRIDE + W.RIGHT]!;
+      right = start >= f[cur * D.STRIDE + D.START]!;
+      cur = l ^ ((l ^ r) & -+right);
     }
-    this.linkAt(node, parent, side);
+    this.linkAt(node, parent, right);
   }
 
   /** `link_va` for the free tree: list position from the parent, rb link, augmented rebalance, propagate. */
-  private linkAt(node: number, parent: number, side: typeof LEFT | typeof RIGHT): void {
+  private linkAt(node: number, parent: number, right: boolean): void {
     const a = this.pool.i32;
     const f = this.pool.f64;
     // List: after the parent for a right slot, before it (after its predecessor) for a left slot.
     let prev: number;
     let next: number;
-    if (parent === NIL) {
-      prev = NIL;
-      next = NIL;
-    } else if (side === RIGHT) {
+    if (parent === 0) {
+      prev = 0;
+      next = 0;
+    } else if (right) {
       prev = parent;
-      next = a[parent * S32 + NEXT]!;
+      next = a[parent * W.STRIDE + W.NEXT]!;
     } else {
       next = parent;
-      prev = a[parent * S32 + PREV]!;
+      prev = a[parent * W.STRIDE + W.PREV]!;
     }
-    a[node * S32 + PREV] = prev;
-    a[node * S32 + NEXT] = next;
-    if (prev === NIL) this.head = node;
-    else a[prev * S32 + NEXT] = node;
-    if (next === NIL) this.tail = node;
-    else a[next * S32 + PREV] = node;
+    const n32 = node * W.STRIDE;
+    a[n32 + W.PREV] = prev;
+    a[n32 + W.NEXT] = next;
+    if (prev === 0) this.head = node;
+    else a[prev * W.STRIDE + W.NEXT] = node;
+    if (next === 0) this.tail = node;
+    else a[next * W.STRIDE + W.PREV] = node;
 
-    this.tree.link(node, parent, side);
+    this.tree.link(node, parent, right ? RIGHT : LEFT);
     // As in the kernel the new node enters with a zero value; the rotations keep every value valid for
     // that, and the propagation from the node then adds its size along the path.
-    f[node * S64 + MAX] = 0;
+    const b = node * D.STRIDE;
+    f[b + D.MAX] = 0;
     this.tree.insertAugmented(node);
-    this.augment.propagate(node, NIL);
-    this.size += f[node * S64 + END]! - f[node * S64 + START]!;
+    this.augment.propagate(node, 0);
+    this.size += f[b + D.END]! - f[b + D.START]!;
   }
 
   /** Unlinks a free block from tree and list (`unlink_va` on the free tree). The node is not released. */
   unlink(node: number): void {
+    this.tree.eraseAugmented(node);
     const a = this.pool.i32;
     const f = this.pool.f64;
-    this.tree.eraseAugmented(node);
-    const prev = a[node * S32 + PREV]!;
-    const next = a[node * S32 + NEXT]!;
-    if (prev === NIL) this.head = next;
-    else a[prev * S32 + NEXT] = next;
-    if (next === NIL) this.tail = prev;
-    else a[next * S32 + PREV] = prev;
-    a[node * S32 + PREV] = NIL;
-    a[node * S32 + NEXT] = NIL;
-    this.size -= f[node * S64 + END]! - f[node * S64 + START]!;
+    const n32 = node * W.STRIDE;
+    const prev = a[n32 + W.PREV]!;
+    const next = a[n32 + W.NEXT]!;
+    if (prev === 0) this.head = next;
+    else a[prev * W.STRIDE + W.NEXT] = next;
+    if (next === 0) this.tail = prev;
+    else a[next * W.STRIDE + W.PREV] = prev;
+    a[n32 + W.PREV] = 0;
+    a[n32 + W.NEXT] = 0;
+    this.size -= f[node * D.STRIDE + D.END]! - f[node * D.STRIDE + D.START]!;
   }
 
   /**
@@ -195,46 +238,44 @@ export class FreeSpace {
   merge(node: number): number {
     const a = this.pool.i32;
     const f = this.pool.f64;
-    const start = f[node * S64 + START]!;
-    const end = f[node * S64 + END]!;
+    const start = f[node * D.STRIDE + D.START]!;
+    const end = f[node * D.STRIDE + D.END]!;
     // find_va_links from the root.
-    let parent = NIL;
-    let side: typeof LEFT | typeof RIGHT = LEFT;
+    let parent = 0;
+    let right = false;
     let cur = this.tree.root;
-    while (cur !== NIL) {
+    while (cur !== 0) {
       parent = cur;
-      if (end <= f[cur * S64 + START]!) {
-        side = LEFT;
-        cur = a[cur * S32 + LEFT]!;
-      } else {
-        side = RIGHT;
-        cur = a[cur * S32 + RIGHT]!;
-      }
+      const l = a[cur * W.STRIDE + W.LEFT]!;
+      const r = a[cur * W.STRIDE + W.RIGHT]!;
+      right = end > f[cur * D.STRIDE + D.START]!;
+      cur = l ^ ((l ^ r) & -+right);
     }
-    if (parent === NIL) {
-      this.linkAt(node, NIL, LEFT);
+    if (parent === 0) {
+      this.linkAt(node, 0, false);
       return node;
     }
     // get_va_next_sibling: the block that would follow `node` in the list (NIL = past the tail).
-    const next = side === RIGHT ? a[parent * S32 + NEXT]! : parent;
+    const next = right ? a[parent * W.STRIDE + W.NEXT]! : parent;
     const size = end - start;
     let va = node;
     let merged = false;
-    if (next !== NIL && f[next * S64 + START] === end) {
-      f[next * S64 + START] = start;
-      this.augment.propagate(next, NIL);
+    if (next !== 0 && f[next * D.STRIDE + D.START] === end) {
+      f[next * D.STRIDE + D.START] = start;
+      this.augment.propagate(next, 0);
       this.size += size;
       this.pool.release(node);
       va = next;
       merged = true;
     }
-    const prev = next === NIL ? this.tail : a[next * S32 + PREV]!;
-    if (prev !== NIL && f[prev * S64 + END] === start) {
-      f[prev * S64 + END] = f[va * S64 + END]!;
-      this.augment.propagate(prev, NIL);
+    const prev = next === 0 ? this.tail : a[next * W.STRIDE + W.PREV]!;
+    if (prev !== 0 && f[prev * D.STRIDE + D.END] === start) {
+      const vaEnd = f[va * D.STRIDE + D.END]!;
+      f[prev * D.STRIDE + D.END] = vaEnd;
+      this.augment.propagate(prev, 0);
       if (merged) {
         // `next` was grown to cover the area; its range now belongs to `prev`.
-        const grown = f[va * S64 + END]! - f[va * S64 + START]!;
+        const grown = vaEnd - f[va * D.STRIDE + D.START]!;
         this.unlink(va);
         this.size += grown;
         this.pool.release(va);
@@ -244,7 +285,7 @@ export class FreeSpace {
       }
       return prev;
     }
-    if (!merged) this.linkAt(node, parent, side);
+    if (!merged) this.linkAt(node, parent, right);
     return va;
   }
 
@@ -303,41 +344,43 @@ export class FreeSpace {
   ): number {
     const a = this.pool.i32;
     const f = this.pool.f64;
+    // alignUp(x, align) as a multiplication: x · (1 / align) is exact for a power of two.
+    const inv = 1 / align;
     let node = this.tree.root;
     // The nil record's MAX slot is 0 and length >= 1, so a missing child never qualifies.
-    while (node !== NIL) {
-      const n32 = node * S32;
-      const b = node * S64;
-      const l = a[n32 + LEFT]!;
-      if (f[l * S64 + MAX]! >= length && vstart < f[b + START]!) {
+    while (node !== 0) {
+      const n32 = node * W.STRIDE;
+      const b = node * D.STRIDE;
+      const l = a[n32 + W.LEFT]!;
+      if (f[l * D.STRIDE + D.MAX]! >= length && vstart < f[b + D.START]!) {
         node = l;
         continue;
       }
-      let start = f[b + START]!;
-      let nva = alignUp(start > vstart ? start : vstart, align);
-      if (nva <= f[b + END]! - size) return node;
-      const r = a[n32 + RIGHT]!;
-      if (f[r * S64 + MAX]! >= length) {
+      let start = f[b + D.START]!;
+      let nva = alignUpBy(start > vstart ? start : vstart, align, inv);
+      if (nva <= f[b + D.END]! - size) return node;
+      const r = a[n32 + W.RIGHT]!;
+      if (f[r * D.STRIDE + D.MAX]! >= length) {
         node = r;
         continue;
       }
       // Roll back to the first ancestor that fits itself or has a qualifying right subtree.
       for (;;) {
-        node = a[node * S32 + PARENT]!;
-        if (node === NIL) return NIL;
-        const pb = node * S64;
-        start = f[pb + START]!;
-        nva = alignUp(start > vstart ? start : vstart, align);
-        if (nva <= f[pb + END]! - size) return node;
-        const pr = a[node * S32 + RIGHT]!;
-        if (f[pr * S64 + MAX]! >= length && vstart <= start) {
+        node = a[node * W.STRIDE + W.PARENT]!;
+        if (node === 0) return 0;
+        const pb = node * D.STRIDE;
+        start = f[pb + D.START]!;
+        nva = alignUpBy(start > vstart ? start : vstart, align, inv);
+        if (nva <= f[pb + D.END]! - size) return node;
+        const pr = a[node * W.STRIDE + W.RIGHT]!;
+        if (f[pr * D.STRIDE + D.MAX]! >= length && vstart <= start) {
           if (shiftVstart) vstart = start + 1;
           node = pr;
           break;
         }
       }
     }
-    return NIL;
+    return 0;
   }
 
   /**
@@ -356,9 +399,9 @@ export class FreeSpace {
    */
   clip(node: number, nva: number, size: number, counters: ClipCounters): FitType {
     let f = this.pool.f64;
-    const b = node * S64;
-    const start = f[b + START]!;
-    const end = f[b + END]!;
+    const b = node * D.STRIDE;
+    const start = f[b + D.START]!;
+    const end = f[b + D.END]!;
     const type = classifyFit(start, end, nva, size);
     switch (type) {
       case FL_FIT_TYPE:
@@ -367,15 +410,15 @@ export class FreeSpace {
         counters.FL++;
         break;
       case LE_FIT_TYPE:
-        f[b + START] = start + size;
+        f[b + D.START] = start + size;
         this.size -= size;
-        this.augment.propagate(node, NIL);
+        this.augment.propagate(node, 0);
         counters.LE++;
         break;
       case RE_FIT_TYPE:
-        f[b + END] = nva;
+        f[b + D.END] = nva;
         this.size -= size;
-        this.augment.propagate(node, NIL);
+        this.augment.propagate(node, 0);
         counters.RE++;
         break;
       case NE_FIT_TYPE: {
@@ -383,11 +426,11 @@ export class FreeSpace {
         else counters.neFresh++;
         const lva = this.pool.alloc();
         f = this.pool.f64; // the pool may have grown
-        f[lva * S64 + START] = start;
-        f[lva * S64 + END] = nva;
-        f[node * S64 + START] = nva + size;
+        f[lva * D.STRIDE + D.START] = start;
+        f[lva * D.STRIDE + D.END] = nva;
+        f[node * D.STRIDE + D.START] = nva + size;
         this.size -= nva + size - start;
-        this.augment.propagate(node, NIL);
+        this.augment.propagate(node, 0);
         this.insert(lva, node);
         counters.NE++;
         break;
@@ -432,6 +475,11 @@ export class FreeSpace {
 /** Rounds `x` up to a multiple of the power of two `a` (exact for safe integers). */
 export function alignUp(x: number, a: number): number {
   return a === 1 ? x : Math.ceil(x / a) * a;
+}
+
+/** `alignUp(x, a)` given `inv = 1 / a`: the same value (scaling by a power of two is exact), no division. */
+function alignUpBy(x: number, a: number, inv: number): number {
+  return a === 1 ? x : Math.ceil(x * inv) * a;
 }
 
 /** `classify_va_fit_type`: how `[nva, nva + size)` sits in the block `[start, end)`. */

@@ -6,6 +6,24 @@ import { END, MAX, RECORD_BYTES, S32, S64, START } from "./layout.js";
 import { describe, isAddress, requireAddress, requireAlign, requireSize, requireWindow } from "./validate.js";
 
 /**
+ * Record offsets (layout.ts, @kva/rbtree) as file-local const enums, inlined as literals on the hot paths
+ * (see free-space.ts); node 0 is nil. Checked against the exported constants when the module loads.
+ */
+const enum W {
+  LEFT = 1,
+  RIGHT = 2,
+  STRIDE = 12,
+}
+const enum D {
+  START = 3,
+  END = 4,
+  STRIDE = 6,
+}
+if ([LEFT, RIGHT, S32, START, END, S64, NIL].join() !== [W.LEFT, W.RIGHT, W.STRIDE, D.START, D.END, D.STRIDE, 0].join()) {
+  throw new Error("vmap-space.ts: the record offsets disagree with layout.ts / @kva/rbtree");
+}
+
+/**
  * Search policies, one per kernel era (KERNEL.md §3.1):
  * - `'padded'` (5.2–5.15, the default): prune with the length `size + align − 1` for every `align > 1`.
  * - `'exact'` (5.16–5.17): prune with `size`; backtracking into a right subtree moves `vstart` past it.
@@ -82,6 +100,9 @@ export class VmapSpace implements KvaAllocator {
   /** One page expressed in alignment units (`pageSize · 2^alignShift`). */
   private readonly pageAlign: number;
   private readonly alignScale: number;
+  /** `1 / alignScale` and `pageSize − 1`, for the hot path (exact: powers of two). */
+  private readonly invAlignScale: number;
+  private readonly pageMask: number;
   private readonly pool: NodePool;
   private readonly space: FreeSpace;
   private readonly busy: RbTree;
@@ -131,6 +152,8 @@ export class VmapSpace implements KvaAllocator {
     this.policy = POLICIES.indexOf(search);
     this.alignScale = 2 ** alignShift;
     this.pageAlign = pageSize * this.alignScale;
+    this.invAlignScale = 1 / this.alignScale;
+    this.pageMask = pageSize - 1;
     this.pool = new NodePool({ recordBytes: RECORD_BYTES, initialCapacity });
     this.space = new FreeSpace(this.pool);
     this.busy = new RbTree(this.pool);
@@ -178,11 +201,18 @@ export class VmapSpace implements KvaAllocator {
    * @see mm/vmalloc.c: alloc_vmap_area, __alloc_vmap_area
    */
   alloc(size: number, align = 1, vstart = this.start, vend = this.end): number | undefined {
-    requireSize(size, this.pageSize);
-    requireAlign(align, this.alignShift);
-    requireWindow(vstart, vend, this.start, this.end);
-    const alignUnits = align > this.alignScale ? align / this.alignScale : 1;
-    const pad = align > 1 ? Math.ceil((align - 1) / this.alignScale) : 0;
+    // Fast paths accept only arguments the full checks accept (sizes and alignments below 2^31, the
+    // default window); anything else goes through the full checks, which throw or accept it.
+    if (!(typeof size === "number" && size >= 1 && size <= 0x7fffffff && size === (size | 0) && (size & this.pageMask) === 0)) {
+      requireSize(size, this.pageSize);
+    }
+    if (!(typeof align === "number" && align >= 1 && align <= 0x40000000 && align === (align | 0) && (align & (align - 1)) === 0)) {
+      requireAlign(align, this.alignShift);
+    }
+    if (!(vstart === this.start && vend === this.end && !Object.is(vstart, -0))) requireWindow(vstart, vend, this.start, this.end);
+    // Scaling by the power of two 2^-alignShift is exact, so these equal the divisions by alignScale.
+    const alignUnits = align > this.alignScale ? align * this.invAlignScale : 1;
+    const pad = align > 1 ? Math.ceil((align - 1) * this.invAlignScale) : 0;
     let length = size;
     let shift = true;
     if (this.policy === PADDED) {
@@ -196,12 +226,12 @@ export class VmapSpace implements KvaAllocator {
     if (length > Number.MAX_SAFE_INTEGER) length = Infinity;
 
     const node = this.space.findLowestMatch(size, alignUnits, length, vstart, shift);
-    if (node === NIL) {
+    if (node === 0) {
       this.failures++;
       return undefined;
     }
     const f = this.pool.f64;
-    const blockStart = f[node * S64 + START]!;
+    const blockStart = f[node * D.STRIDE + D.START]!;
     const nva = alignUp(blockStart > vstart ? blockStart : vstart, alignUnits);
     // The "vend" restriction: the lowest match is the lowest address, so no other block is tried.
     if (nva > vend - size || this.space.clip(node, nva, size, this.counters) === NOTHING_FIT) {
@@ -223,7 +253,7 @@ export class VmapSpace implements KvaAllocator {
   free(addr: number): number {
     const node = this.findBusyStart(addr, "free");
     const f = this.pool.f64;
-    const size = f[node * S64 + END]! - f[node * S64 + START]!;
+    const size = f[node * D.STRIDE + D.END]! - f[node * D.STRIDE + D.START]!;
     this.busy.erase(node);
     this.busySize -= size;
     this.space.merge(node);
@@ -427,22 +457,21 @@ export class VmapSpace implements KvaAllocator {
     const node = this.pool.alloc();
     const a = this.pool.i32;
     const f = this.pool.f64;
-    f[node * S64 + START] = start;
-    f[node * S64 + END] = end;
-    let parent = NIL;
-    let side: typeof LEFT | typeof RIGHT = LEFT;
+    f[node * D.STRIDE + D.START] = start;
+    f[node * D.STRIDE + D.END] = end;
+    let parent = 0;
+    let right = false;
     let cur = this.busy.root;
-    while (cur !== NIL) {
+    while (cur !== 0) {
       parent = cur;
-      if (end <= f[cur * S64 + START]!) {
-        side = LEFT;
-        cur = a[cur * S32 + LEFT]!;
-      } else {
-        side = RIGHT;
-        cur = a[cur * S32 + RIGHT]!;
-      }
+      // Both children are read before the comparison and one is picked without a branch (see
+      // FreeSpace.insert): the next load need not wait for the comparison.
+      const l = a[cur * W.STRIDE + W.LEFT]!;
+      const r = a[cur * W.STRIDE + W.RIGHT]!;
+      right = end > f[cur * D.STRIDE + D.START]!;
+      cur = l ^ ((l ^ r) & -+right);
     }
-    this.busy.link(node, parent, side);
+    this.busy.link(node, parent, right ? RIGHT : LEFT);
     this.busy.insertColor(node);
     this.busySize += end - start;
   }
@@ -453,10 +482,10 @@ export class VmapSpace implements KvaAllocator {
     const a = this.pool.i32;
     const f = this.pool.f64;
     let cur = this.busy.root;
-    while (cur !== NIL) {
-      const s = f[cur * S64 + START]!;
-      if (addr < s) cur = a[cur * S32 + LEFT]!;
-      else if (addr > s) cur = a[cur * S32 + RIGHT]!;
+    while (cur !== 0) {
+      const s = f[cur * D.STRIDE + D.START]!;
+      if (addr < s) cur = a[cur * W.STRIDE + W.LEFT]!;
+      else if (addr > s) cur = a[cur * W.STRIDE + W.RIGHT]!;
       else return cur;
     }
     throw new VmapError("ENOENT", `${what}(${addr}): no busy area starts at ${addr}; pass the address alloc() returned, once`);
