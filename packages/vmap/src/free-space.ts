@@ -118,6 +118,32 @@ export class SubtreeMaxSize implements Augment {
   }
 }
 
+/**
+ * `find_va_links`: descends from `from` (a root, or the NE split node) to the empty child slot where a
+ * range ending at `end` belongs, and returns `parent * 2 + side` (side 1 = the right child), 0 for an
+ * empty tree. Ranges in a tree are disjoint, so comparing the new range's end with each node's start
+ * decides the side. A descent's turns are unpredictable: both children are read, then one is picked
+ * without a branch (`-1 & x` = x, `0 & x` = 0), so the next load waits for neither the comparison nor a
+ * misprediction.
+ *
+ * @see mm/vmalloc.c: find_va_links
+ */
+export function findVaLinks(pool: NodePool, from: number, end: number): number {
+  const a = pool.i32;
+  const f = pool.f64;
+  let parent = 0;
+  let right = 0;
+  let cur = from;
+  while (cur !== 0) {
+    parent = cur;
+    const l = a[cur * W.STRIDE + W.LEFT]!;
+    const r = a[cur * W.STRIDE + W.RIGHT]!;
+    right = end > f[cur * D.STRIDE + D.START]! ? 1 : 0;
+    cur = l ^ ((l ^ r) & -right);
+  }
+  return parent * 2 + right;
+}
+
 /** The free tree and list over a shared pool. Node fields are read through the pool's views. */
 export class FreeSpace {
   readonly pool: NodePool;
@@ -153,22 +179,8 @@ export class FreeSpace {
    * @see mm/vmalloc.c (v5.2): find_va_links, link_va, insert_vmap_area_augment
    */
   insert(node: number, from: number): void {
-    const a = this.pool.i32;
-    const f = this.pool.f64;
-    const start = f[node * D.STRIDE + D.START]!;
-    let parent = 0;
-    let right = false;
-    let cur = from === 0 ? this.tree.root : from;
-    while (cur !== 0) {
-      parent = cur;
-      // A descent's turns are unpredictable: read both children, then pick one without a branch
-      // (`-1 & x` = x, `0 & x` = 0), so the next load waits for neither the comparison nor a misprediction.
-      const l = a[cur * W.STRIDE + W.LEFT]!;
-      const r = a[cur * W.STRIDE + W.RIGHT]!;
-      right = start >= f[cur * D.STRIDE + D.START]!;
-      cur = l ^ ((l ^ r) & -+right);
-    }
-    this.linkAt(node, parent, right);
+    const link = findVaLinks(this.pool, from === 0 ? this.tree.root : from, this.pool.f64[node * D.STRIDE + D.END]!);
+    this.linkAt(node, link >> 1, (link & 1) === 1);
   }
 
   /** `link_va` for the free tree: list position from the parent, rb link, augmented rebalance, propagate. */
@@ -240,17 +252,9 @@ export class FreeSpace {
     const f = this.pool.f64;
     const start = f[node * D.STRIDE + D.START]!;
     const end = f[node * D.STRIDE + D.END]!;
-    // find_va_links from the root.
-    let parent = 0;
-    let right = false;
-    let cur = this.tree.root;
-    while (cur !== 0) {
-      parent = cur;
-      const l = a[cur * W.STRIDE + W.LEFT]!;
-      const r = a[cur * W.STRIDE + W.RIGHT]!;
-      right = end > f[cur * D.STRIDE + D.START]!;
-      cur = l ^ ((l ^ r) & -+right);
-    }
+    const link = findVaLinks(this.pool, this.tree.root, end);
+    const parent = link >> 1;
+    const right = (link & 1) === 1;
     if (parent === 0) {
       this.linkAt(node, 0, false);
       return node;

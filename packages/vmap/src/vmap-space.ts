@@ -1,7 +1,7 @@
 import { LEFT, NIL, NodePool, RIGHT, RbTree } from "@kva/rbtree";
 import type { FitCounts, KvaAllocator, KvaStats, Range } from "./allocator.js";
 import { VmapError } from "./errors.js";
-import { type ClipCounters, FreeSpace, NOTHING_FIT, alignUp } from "./free-space.js";
+import { type ClipCounters, FreeSpace, NOTHING_FIT, alignUp, findVaLinks } from "./free-space.js";
 import { END, MAX, RECORD_BYTES, S32, S64, START } from "./layout.js";
 import { describe, isAddress, requireAddress, requireAlign, requireSize, requireWindow } from "./validate.js";
 
@@ -455,23 +455,11 @@ export class VmapSpace implements KvaAllocator {
   /** `insert_vmap_area` into the busy tree (plain rbtree, sorted by start). */
   private insertBusy(start: number, end: number): void {
     const node = this.pool.alloc();
-    const a = this.pool.i32;
     const f = this.pool.f64;
     f[node * D.STRIDE + D.START] = start;
     f[node * D.STRIDE + D.END] = end;
-    let parent = 0;
-    let right = false;
-    let cur = this.busy.root;
-    while (cur !== 0) {
-      parent = cur;
-      // Both children are read before the comparison and one is picked without a branch (see
-      // FreeSpace.insert): the next load need not wait for the comparison.
-      const l = a[cur * W.STRIDE + W.LEFT]!;
-      const r = a[cur * W.STRIDE + W.RIGHT]!;
-      right = end > f[cur * D.STRIDE + D.START]!;
-      cur = l ^ ((l ^ r) & -+right);
-    }
-    this.busy.link(node, parent, right ? RIGHT : LEFT);
+    const link = findVaLinks(this.pool, this.busy.root, end);
+    this.busy.link(node, link >> 1, link & 1 ? RIGHT : LEFT);
     this.busy.insertColor(node);
     this.busySize += end - start;
   }
