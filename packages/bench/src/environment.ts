@@ -31,3 +31,26 @@ export function collectEnvironment(date: Date = new Date()): Environment {
     date: date.toISOString(),
   };
 }
+
+/** The fields every result document (`kva-test-vmalloc/1`, `kva-sweep/1`) opens with. */
+export interface ResultHeader {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly node: string;
+  readonly cpu: string;
+  readonly date: string;
+  readonly host: { readonly platform: string; readonly arch: string; readonly cpus: number; readonly memoryBytes: number };
+  /** The command line that produced the document, when the caller says. */
+  readonly command: string | null;
+}
+
+/** The header of a result document measured in `env` by `command`. */
+export function resultHeader(env: Environment, command: string | undefined): ResultHeader {
+  return {
+    tool: { name: TOOL.name, version: TOOL.version },
+    node: env.node,
+    cpu: env.cpu,
+    date: env.date,
+    host: { platform: env.platform, arch: env.arch, cpus: env.cpus, memoryBytes: env.memoryBytes },
+    command: command ?? null,
+  };
+}

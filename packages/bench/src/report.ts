@@ -1,4 +1,4 @@
-import { type Environment, TOOL, collectEnvironment } from "./environment.js";
+import { type Environment, type ResultHeader, collectEnvironment, resultHeader } from "./environment.js";
 import { alignColumns, formatDuration, formatRatio, formatUs, groupDigits, markdownTable } from "./format.js";
 import type { TestVmallocComparison, TestVmallocRun, RunTotals, StackName, TestResult, WorkerResult } from "./harness.js";
 import type { TestCounters } from "./kernel-like.js";
@@ -247,15 +247,8 @@ export interface StackJson {
  * `kva-test-vmalloc/1`. Stable: fields are only ever added. Times are measured nanoseconds/microseconds of
  * the JavaScript model; `cycles` are estimated (`machine.clockHz`).
  */
-export interface TestVmallocJson {
+export interface TestVmallocJson extends ResultHeader {
   readonly schema: typeof TEST_VMALLOC_SCHEMA;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly node: string;
-  readonly cpu: string;
-  readonly date: string;
-  readonly host: { readonly platform: string; readonly arch: string; readonly cpus: number; readonly memoryBytes: number };
-  /** The command line that produced the document, when the caller says. */
-  readonly command: string | null;
   readonly era: string;
   readonly mode: string | null;
   readonly preset: string;
@@ -318,12 +311,7 @@ export function toTestVmallocJson(result: TestVmallocComparison | TestVmallocRun
   const figure = seedFigureFor(run.mode, run.machine);
   return {
     schema: TEST_VMALLOC_SCHEMA,
-    tool: { name: TOOL.name, version: TOOL.version },
-    node: env.node,
-    cpu: env.cpu,
-    date: env.date,
-    host: { platform: env.platform, arch: env.arch, cpus: env.cpus, memoryBytes: env.memoryBytes },
-    command: meta.command ?? null,
+    ...resultHeader(env, meta.command),
     era: run.era,
     mode: run.mode ?? null,
     preset: run.preset,

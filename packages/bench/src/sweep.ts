@@ -1,7 +1,7 @@
 import { MemPool } from "@thi.ng/malloc";
 import { VmapSpace } from "@kva/vmap";
 import { LegacyVmapSpace } from "@kva/vmap-legacy";
-import { type Environment, TOOL, collectEnvironment } from "./environment.js";
+import { type Environment, type ResultHeader, collectEnvironment, resultHeader } from "./environment.js";
 import { BenchError, describe } from "./errors.js";
 import { BenchRandom } from "./random.js";
 import { type Timer, clockFor } from "./scheduler.js";
@@ -131,14 +131,8 @@ export interface SweepPoint {
 }
 
 /** `kva-sweep/1`. Stable: fields are only ever added. */
-export interface SweepResult {
+export interface SweepResult extends ResultHeader {
   readonly schema: typeof SWEEP_SCHEMA;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly node: string;
-  readonly cpu: string;
-  readonly date: string;
-  readonly host: { readonly platform: string; readonly arch: string; readonly cpus: number; readonly memoryBytes: number };
-  readonly command: string | null;
   readonly seed: number;
   readonly timer: Timer | "custom";
   readonly workload: {
@@ -394,12 +388,7 @@ export function runSweep(options: SweepOptions = {}): SweepResult {
   const env = options.environment ?? collectEnvironment();
   return {
     schema: SWEEP_SCHEMA,
-    tool: { name: TOOL.name, version: TOOL.version },
-    node: env.node,
-    cpu: env.cpu,
-    date: env.date,
-    host: { platform: env.platform, arch: env.arch, cpus: env.cpus, memoryBytes: env.memoryBytes },
-    command: options.command ?? null,
+    ...resultHeader(env, options.command),
     seed,
     timer: options.clock !== undefined ? "custom" : timer,
     workload: {
